@@ -1,0 +1,147 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, alimail.gateways contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""What a gateway module run returns, and the one place that turns errors into failures.
+
+Private to this collection; not a public API. Every message starts with the gateway it is
+about ("sending gateway of example.com: ...") and ends with what changes the outcome.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.alimail.gateways.plugins.module_utils import _gateway
+from ansible_collections.alimail.gateways.plugins.module_utils._errors import (
+    AlimailError,
+    ApiError,
+    AuthenticationError,
+    NotVerified,
+    PreconditionFailed,
+    WindowClosed,
+)
+
+RETRIED = (429, 500, 502, 503, 504)
+
+
+def probe_not_run() -> dict:
+    return {"ran": False, "ok": None, "mode": None, "run_id": None, "targets": [], "skipped": 0}
+
+
+class Report:
+    """The state of one run as it goes: read, planned, probed, written."""
+
+    def __init__(self, module, kind, domain: str | None, secrets=()):
+        self.module = module
+        self.kind = kind
+        self.context = f"{kind.name} gateway of {domain}" if domain else f"{kind.name} gateway"
+        self.secrets = tuple(secret for secret in secrets if secret)
+        self.read_done = False
+        self.before = None
+        self.state = None
+        self.changed = False
+        self.written = 0
+        self.probe = probe_not_run()
+        self.service_test = None
+        self.saves: list[dict] = []
+
+    def warn(self, text: str) -> None:
+        self.module.warn(self._clean(f"{self.context}: {text}"))
+
+    def read(self, current: dict | None) -> None:
+        self.read_done = True
+        self.before = self.state = current
+
+    def predict(self, state: dict | None) -> None:
+        """Check mode: the state the real run would leave."""
+        self.changed = True
+        self.state = state
+
+    def wrote(self, state: dict | None) -> None:
+        self.changed = True
+        self.written += 1
+        self.state = state
+
+    def _public(self, state: dict | None) -> dict:
+        return _gateway.public(self.kind, state)
+
+    def result(self, with_diff: bool) -> dict:
+        result = {
+            "changed": self.changed,
+            "gateway": self._public(self.state),
+            "probe": self.probe,
+            "service_test": self.service_test,
+            "saves": self.saves,
+        }
+        if with_diff:
+            result["diff"] = {"before": self._public(self.before), "after": result["gateway"]}
+        return result
+
+    def partial(self) -> dict:
+        """What a failed run still reports: the gateway as it now is, the probe, the saves made."""
+        partial = {
+            "changed": self.written > 0,
+            "probe": self.probe,
+            "service_test": self.service_test,
+            "saves": self.saves,
+        }
+        if self.read_done:
+            partial["gateway"] = self._public(self.state)
+        return partial
+
+    def fail(self, exc: AlimailError):
+        self.module.fail_json(msg=self._clean(failure_message(self, exc)), **self.partial())
+
+    def _clean(self, text: str) -> str:
+        # AnsibleModule masks no_log values too; this keeps the text readable where it would.
+        for secret in self.secrets:
+            text = text.replace(secret, "<client_secret>")
+        return text
+
+
+def _hint(exc: AlimailError) -> str | None:
+    if isinstance(exc, AuthenticationError):
+        return "check client_id and client_secret (or ALIMAIL_CLIENT_ID and ALIMAIL_CLIENT_SECRET)"
+    if isinstance(exc, NotVerified):
+        return (
+            "the service enables a gateway only after a successful test of one of its addresses "
+            "in the last 15 minutes; fix the gateway, or set enabled=false to save it disabled"
+        )
+    if isinstance(exc, PreconditionFailed):
+        return "the gateway was changed by someone else while this task ran; run the task again"
+    if isinstance(exc, WindowClosed):
+        return "run the task inside the window, or set change_window.enforce=false"
+    if isinstance(exc, ApiError):
+        if exc.code == "DomainNotFound":
+            return "check domain: it must be a domain of the organisation of client_id"
+        if exc.status is None:
+            return "check api_url (or site), validate_certs, ca_path and api_timeout"
+        if exc.status in RETRIED:
+            return "the service did not recover within api_retries attempts; try again later"
+    return None
+
+
+def _written(report: Report) -> str:
+    if report.module.check_mode:
+        return "nothing was written (check mode)"
+    if report.written == 0:
+        return "nothing was written"
+    return (
+        f"{report.written} of {len(report.saves)} saves were written before this; "
+        "the gateway is now as returned in gateway"
+    )
+
+
+def failure_message(report: Report, exc: AlimailError) -> str:
+    """The single mapping from an exception of any layer to the module's failure message."""
+    text = exc.message
+    if isinstance(exc, NotVerified):
+        # Same voice as a failed probe: both mean the gateway was not proven to accept mail.
+        text = f"cannot enable it: the service refused without a recent successful test ({text})"
+    parts = [f"{report.context}: {text}"]
+    hint = _hint(exc)
+    if hint:
+        parts.append(hint)
+    if report.read_done:
+        parts.append(_written(report))
+    return "; ".join(parts)
