@@ -171,7 +171,7 @@ def _too_big(option: str, text: str, size: int, strict: bool) -> None:
 
 
 def _cidr(option: str, text: str, strict: bool) -> Entry:
-    base, _, prefix = (part.strip() for part in text.partition("/"))
+    base, prefix = (part.strip() for part in text.split("/", 1))
     found = _ip(base)
     if found is None:
         raise InputError(option, text, FORMS)

@@ -520,7 +520,7 @@ def spelled_list(draw, items):
     """The items re-ordered, duplicated, re-spaced and re-spelled, in one or several elements."""
     # A seeded Random keeps the many small choices cheap; the seed still reproduces a failure.
     rnd = random.Random(draw(st.integers(0, 2**32)))
-    chosen = list(items) + [rnd.choice(items) for _ in range(rnd.randint(0, 3))]
+    chosen = list(items) + rnd.choices(items, k=rnd.randint(0, 3))
     rnd.shuffle(chosen)
     words = [spelling(rnd, item) for item in chosen]
     if len(words) == 1 or rnd.random() < 0.5:
