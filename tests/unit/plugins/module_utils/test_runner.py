@@ -13,11 +13,18 @@ from __future__ import annotations
 import datetime
 import inspect
 import json
+import re
 
 import pytest
+import yaml
 from ansible.module_utils.common import warnings as ansible_warnings
 from ansible.module_utils.testing import patch_module_args
-from ansible_collections.alimail.gateways.plugins.module_utils import _addresses, _probe, _runner
+from ansible_collections.alimail.gateways.plugins.module_utils import (
+    _addresses,
+    _probe,
+    _runner,
+    _window,
+)
 from ansible_collections.alimail.gateways.plugins.module_utils._errors import (
     ApiError,
     AuthenticationError,
@@ -73,6 +80,8 @@ class FakeService:
         self.before: dict[str, list] = {}
         self.after: dict[str, list] = {}
         self.closed = 0
+        # Further domains of the organisation, each with its own gateways.
+        self.others: dict[str, FakeService] = {}
 
     def seed(self, kind: str, body: dict) -> str:
         self.version += 1
@@ -83,6 +92,10 @@ class FakeService:
     def client(self, connection):
         self.connections.append(connection)
         return FakeClient(self)
+
+    def add_domain(self, domain: str) -> FakeService:
+        self.others[domain] = FakeService(domain)
+        return self.others[domain]
 
     def methods(self) -> list[str]:
         return [call[0] for call in self.calls]
@@ -104,12 +117,18 @@ class FakeClient:
     def _path(self, domain, kind):
         return f"/v2/domains/{domain}/gateways/{kind}"
 
+    def _service(self, method, domain, kind) -> FakeService:
+        root = self.service
+        if domain == root.domain:
+            return root
+        if domain in root.others:
+            return root.others[domain]
+        raise ApiError(method, self._path(domain, kind), 404, "DomainNotFound", "no such domain")
+
     def get_gateway(self, domain, kind):
-        service = self.service
-        service.calls.append(("GET", kind))
-        service._hooks(service.before, "GET", kind)
-        if domain != service.domain:
-            raise ApiError("GET", self._path(domain, kind), 404, "DomainNotFound", "no such domain")
+        self.service.calls.append(("GET", kind))
+        self.service._hooks(self.service.before, "GET", kind)
+        service = self._service("GET", domain, kind)
         body = service.bodies.get(kind)
         if body is None:
             return None, None
@@ -120,9 +139,9 @@ class FakeClient:
         return shown, service.etags[kind]
 
     def put_gateway(self, domain, kind, body, etag=None):
-        service = self.service
-        service.calls.append(("PUT", kind, dict(body), etag))
-        service._hooks(service.before, "PUT", kind, body, etag)
+        self.service.calls.append(("PUT", kind, dict(body), etag))
+        self.service._hooks(self.service.before, "PUT", kind, body, etag)
+        service = self._service("PUT", domain, kind)
         path = self._path(domain, kind)
         current = service.bodies.get(kind)
         if current is not None and etag is None:
@@ -143,9 +162,9 @@ class FakeClient:
         return dict(service.bodies[kind]), service.etags[kind]
 
     def delete_gateway(self, domain, kind, etag):
-        service = self.service
-        service.calls.append(("DELETE", kind, etag))
-        service._hooks(service.before, "DELETE", kind, etag)
+        self.service.calls.append(("DELETE", kind, etag))
+        self.service._hooks(self.service.before, "DELETE", kind, etag)
+        service = self._service("DELETE", domain, kind)
         if kind not in service.bodies:
             return
         if etag != service.etags[kind]:
@@ -156,9 +175,9 @@ class FakeClient:
         del service.etags[kind]
 
     def test_gateway(self, domain, kind, address, verification_email):
-        service = self.service
-        service.calls.append(("TEST", kind, address, verification_email))
-        service._hooks(service.before, "TEST", kind, address)
+        self.service.calls.append(("TEST", kind, address, verification_email))
+        self.service._hooks(self.service.before, "TEST", kind, address)
+        service = self._service("POST", domain, kind)
         reply = dict(service.test_reply)
         if reply["success"]:
             service.tested.append((kind, address, verification_email))
@@ -259,6 +278,48 @@ def run(capsys, args: dict, *, kind="sending", check=False, diff=False, connecti
     result.setdefault("failed", False)
     assert (exited.value.code != 0) == result["failed"]
     return result
+
+
+LOOKUP = re.compile(r"\{\{ lookup\('ansible\.builtin\.env', '(\w+)'\) \}\}")
+# What the EXAMPLES read from the environment, as the emulator would provide it.
+EXAMPLE_ENVIRONMENT = {"ALIMAIL_API_URL": "http://127.0.0.1:18080", "SMTP_ACCEPT_PORT": "12525"}
+
+
+def _substituted(value):
+    if isinstance(value, str):
+        return LOOKUP.sub(lambda match: EXAMPLE_ENVIRONMENT[match[1]], value)
+    if isinstance(value, list):
+        return [_substituted(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _substituted(item) for key, item in value.items()}
+    return value
+
+
+def example_tasks(module, kind: str):
+    """(args, check_mode, diff) of each task of the module in its EXAMPLES, with play defaults."""
+    fqcn = f"alimail.gateways.{module.__name__.rpartition('.')[2]}"
+    for play in yaml.safe_load(module.EXAMPLES):
+        defaults = (play.get("module_defaults") or {}).get("group/alimail.gateways.all", {})
+        for task in play["tasks"]:
+            if fqcn in task:
+                yield (
+                    {**defaults, **_substituted(task[fqcn])},
+                    bool(task.get("check_mode")),
+                    bool(task.get("diff")),
+                )
+
+
+def run_examples(capsys, monkeypatch, service, module, *, kind: str) -> list[tuple[dict, dict]]:
+    """Run the module's EXAMPLES in order against the fakes; every task must succeed."""
+    # The examples name their own windows; the test does not wait for them to open.
+    monkeypatch.setattr(_window, "check", lambda window, now=None: (True, "change window (test)"))
+    service.add_domain("example.org")
+    results = []
+    for args, check, diff in example_tasks(module, kind):
+        result = run(capsys, args, kind=kind, check=check, diff=diff)
+        assert not result["failed"], (args, result["msg"])
+        results.append((args, result))
+    return results
 
 
 def sending(**extra) -> dict:
