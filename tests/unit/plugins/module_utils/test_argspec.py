@@ -25,10 +25,9 @@ COMPARED = ("type", "default", "choices", "elements", "required")
 
 def _fragment(name: str) -> dict:
     """Options of a fragment named as in extends_documentation_fragment."""
-    _, _, rest = name.partition("alimail.gateways.")
-    module_name, _, variable = rest.partition(".")
+    module_name, *variable = name.removeprefix("alimail.gateways.").split(".", 1)
     fragment = importlib.import_module(f"{PACKAGE}.doc_fragments.{module_name}").ModuleDocFragment
-    return yaml.safe_load(getattr(fragment, (variable or "documentation").upper()))
+    return yaml.safe_load(getattr(fragment, (variable or ["documentation"])[0].upper()))
 
 
 def documented_options(module_name: str) -> dict:

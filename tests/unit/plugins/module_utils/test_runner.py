@@ -484,8 +484,8 @@ def test_options_left_out_keep_their_values(capsys, service, probe):
     service.seed("sending", stored_sending())
     result = run(capsys, {"domain": "example.com", "name": "Renamed"})
     assert result["changed"] is True
-    ((method, _, body, etag),) = service.writes()
-    assert (method, etag) == ("PUT", '"v1"')
+    ((method, kind, body, etag),) = service.writes()
+    assert (method, kind, etag) == ("PUT", "sending", '"v1"')
     assert body == {
         "name": "Renamed",
         "gatewayAddress": "203.0.113.10",
@@ -606,7 +606,7 @@ def test_max_targets_limits_the_probe_and_warns(capsys, service, probe):
         sending(addresses=["203.0.113.0/28"], enabled=False, probe={"max_targets": 4}),
     )
     assert not result["failed"], result.get("msg")
-    assert [t for t, _ in probe.calls[0]["targets"]] == [
+    assert [target[0] for target in probe.calls[0]["targets"]] == [
         "203.0.113.1",
         "203.0.113.2",
         "203.0.113.3",
@@ -661,8 +661,8 @@ def test_staged_first_save_order(capsys, service, probe):
     result = run(capsys, args)
     assert not result["failed"], result.get("msg")
     assert service.methods() == ["GET", "TEST", "PUT", "PUT"]
-    _, _, first, first_etag = service.calls[2]
-    _, _, full, full_etag = service.calls[3]
+    first, first_etag = service.calls[2][2:]
+    full, full_etag = service.calls[3][2:]
     assert first["gatewayAddress"] == "203.0.113.10" and first["enabled"] is True
     assert first_etag is None
     assert full["gatewayAddress"] == "203.0.113.10,203.0.113.11"

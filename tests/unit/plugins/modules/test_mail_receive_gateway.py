@@ -56,7 +56,7 @@ def stored_receiving(**extra) -> dict:
 
 
 def test_four_step_rhythm(capsys, fakes):
-    service, _ = fakes
+    service = fakes[0]
     args = receiving()
     assert run(capsys, args, kind="receiving", check=True)["changed"] is True
     assert service.writes() == []
@@ -75,7 +75,7 @@ def test_only_ingress_is_probed_and_tested(capsys, fakes):
     assert not result["failed"], result.get("msg")
     assert probe.calls[0]["targets"] == [("203.0.113.25", 25)]
     assert service.calls[1] == ("TEST", "receiving", "203.0.113.25", "check@example.com")
-    _, _, body, _ = service.calls[2]
+    body = service.calls[2][2]
     assert body == {
         "name": "Anti-spam cluster",
         "ingressAddress": "203.0.113.25",
@@ -112,7 +112,7 @@ def test_ingress_change_of_an_enabled_gateway_is_proven(capsys, fakes):
 
 
 def test_broad_egress_is_refused_unless_allowed(capsys, fakes):
-    service, _ = fakes
+    service = fakes[0]
     refused = run(capsys, receiving(egress_addresses=["2001:db8:25::/119"]), kind="receiving")
     assert refused["failed"]
     assert "option egress_addresses" in refused["msg"] and "allow_broad_egress" in refused["msg"]
@@ -126,14 +126,14 @@ def test_broad_egress_is_refused_unless_allowed(capsys, fakes):
 
 
 def test_private_egress_is_refused_too(capsys, fakes):
-    service, _ = fakes
+    service = fakes[0]
     result = run(capsys, receiving(egress_addresses=["192.168.10.0/24"]), kind="receiving")
     assert result["failed"] and "option egress_addresses" in result["msg"]
     assert "allow_private_addresses" in result["msg"] and service.calls == []
 
 
 def test_staged_first_save_keeps_egress_whole(capsys, fakes):
-    service, _ = fakes
+    service = fakes[0]
     args = receiving(ingress_addresses=["203.0.113.25-203.0.113.27"])
     result = run(capsys, args, kind="receiving")
     assert not result["failed"], result.get("msg")
@@ -144,7 +144,7 @@ def test_staged_first_save_keeps_egress_whole(capsys, fakes):
 
 
 def test_creating_needs_both_address_fields(capsys, fakes):
-    service, _ = fakes
+    service = fakes[0]
     args = receiving()
     del args["egress_addresses"]
     result = run(capsys, args, kind="receiving")
@@ -154,7 +154,7 @@ def test_creating_needs_both_address_fields(capsys, fakes):
 
 
 def test_examples_run_as_written(capsys, monkeypatch, fakes):
-    service, _ = fakes
+    service = fakes[0]
     results = run_examples(capsys, monkeypatch, service, mail_receive_gateway, kind="receiving")
     assert len(results) == 7
     created = results[0][1]
@@ -166,7 +166,7 @@ def test_examples_run_as_written(capsys, monkeypatch, fakes):
 
 
 def test_allow_private_addresses_only_in_the_emulator_example():
-    for args, _, _ in example_tasks(mail_receive_gateway, "receiving"):
+    for args in (task[0] for task in example_tasks(mail_receive_gateway, "receiving")):
         if args.get("allow_private_addresses"):
             for address in args["ingress_addresses"] + args["egress_addresses"]:
                 assert address.startswith("127.0.0.1"), address

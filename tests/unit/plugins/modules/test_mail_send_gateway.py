@@ -57,7 +57,7 @@ def test_four_step_rhythm(capsys, fakes):
 
 
 def test_examples_run_as_written(capsys, monkeypatch, fakes):
-    service, _ = fakes
+    service = fakes[0]
     results = run_examples(capsys, monkeypatch, service, mail_send_gateway, kind="sending")
     assert len(results) == 7
     created = results[0][1]
@@ -72,7 +72,7 @@ def test_examples_run_as_written(capsys, monkeypatch, fakes):
 
 
 def test_allow_private_addresses_only_in_the_emulator_example():
-    for args, _, _ in example_tasks(mail_send_gateway, "sending"):
+    for args in (task[0] for task in example_tasks(mail_send_gateway, "sending")):
         if args.get("allow_private_addresses"):
             assert all(address.startswith("127.0.0.1") for address in args["addresses"]), (
                 "allow_private_addresses belongs to the emulator example only"
