@@ -5,8 +5,9 @@
 
 """What a gateway module run returns, and the one place that turns errors into failures.
 
-Private to this collection; not a public API. Every message starts with the gateway it is
-about ("sending gateway of example.com: ...") and ends with what changes the outcome.
+Private to this collection; not a public API. Every message starts with what it is about
+("sending gateway of example.com: ...") and ends with what changes the outcome. fail() and
+failure_message() serve every module of the collection, not only the gateway modules.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ class Report:
         self.saves: list[dict] = []
 
     def warn(self, text: str) -> None:
-        self.module.warn(self._clean(f"{self.context}: {text}"))
+        self.module.warn(clean(f"{self.context}: {text}", self.secrets))
 
     def read(self, current: dict | None) -> None:
         self.read_done = True
@@ -90,13 +91,10 @@ class Report:
         return partial
 
     def fail(self, exc: AlimailError):
-        self.module.fail_json(msg=self._clean(failure_message(self, exc)), **self.partial())
-
-    def _clean(self, text: str) -> str:
-        # AnsibleModule masks no_log values too; this keeps the text readable where it would.
-        for secret in self.secrets:
-            text = text.replace(secret, "<client_secret>")
-        return text
+        written = _written(self) if self.read_done else None
+        fail(
+            self.module, self.context, exc, secrets=self.secrets, written=written, **self.partial()
+        )
 
 
 def _hint(exc: AlimailError) -> str | None:
@@ -132,16 +130,34 @@ def _written(report: Report) -> str:
     )
 
 
-def failure_message(report: Report, exc: AlimailError) -> str:
-    """The single mapping from an exception of any layer to the module's failure message."""
+def failure_message(context: str, exc: AlimailError, written: str | None = None) -> str:
+    """The single mapping from an exception of any layer to a module's failure message.
+
+    context names what the run is about ("sending gateway of example.com"); written says what
+    was written before the failure, once a run got that far.
+    """
     text = exc.message
     if isinstance(exc, NotVerified):
         # Same voice as a failed probe: both mean the gateway was not proven to accept mail.
         text = f"cannot enable it: the service refused without a recent successful test ({text})"
-    parts = [f"{report.context}: {text}"]
+    parts = [f"{context}: {text}"]
     hint = _hint(exc)
     if hint:
         parts.append(hint)
-    if report.read_done:
-        parts.append(_written(report))
+    if written:
+        parts.append(written)
     return "; ".join(parts)
+
+
+def clean(text: str, secrets=()) -> str:
+    """The text with every secret replaced by a marker that still reads well."""
+    # AnsibleModule masks no_log values too, but as ********, which hides what was meant.
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "<client_secret>")
+    return text
+
+
+def fail(module, context: str, exc: AlimailError, *, secrets=(), written=None, **partial):
+    """fail_json for any module of the collection: the message, then whatever partial results."""
+    module.fail_json(msg=clean(failure_message(context, exc, written), secrets), **partial)

@@ -147,7 +147,9 @@ def probe_from_params(probe: dict | None, domain: str) -> ProbeSettings:
     mail_from = probe.get("mail_from")
     mail_from = check_email("probe.mail_from", mail_from) if mail_from else f"postmaster@{domain}"
     helo = probe.get("helo_name")
-    if helo is not None and (not helo.strip() or len(helo) > 255 or " " in helo.strip()):
+    if helo is not None and (
+        not helo.strip() or len(helo) > 255 or any(c.isspace() for c in helo.strip())
+    ):
         raise InputError("probe.helo_name", helo, "must be a host name without spaces")
     return ProbeSettings(
         when=probe.get("when") or "changed",

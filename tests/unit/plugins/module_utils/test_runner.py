@@ -31,6 +31,7 @@ from ansible_collections.alimail.gateways.plugins.module_utils._errors import (
     NotVerified,
     PreconditionFailed,
 )
+from ansible_collections.alimail.gateways.plugins.module_utils._report import failure_message
 from ansible_collections.alimail.gateways.plugins.module_utils._settings import Connection
 from ansible_collections.alimail.gateways.plugins.modules import (
     mail_receive_gateway,
@@ -939,3 +940,27 @@ def test_open_client_builds_the_real_client_without_a_request():
         assert SECRET not in repr(client)
     finally:
         client.close()
+
+
+@pytest.mark.parametrize(
+    ("error", "hint"),
+    [
+        (ApiError("GET", "/v2/x", None, None, "connection refused", attempts=5), "check api_url"),
+        (ApiError("GET", "/v2/x", 429, "Throttling", "slow down", attempts=5), "api_retries"),
+        (ApiError("PUT", "/v2/x", 400, "InvalidParameter", "name too long"), None),
+    ],
+)
+def test_failure_message_is_shared_by_every_module(error, hint):
+    text = failure_message("gateways of example.com", error, written="nothing was written")
+    assert text.startswith("gateways of example.com: " + error.message)
+    assert text.endswith("; nothing was written")
+    if hint:
+        assert hint in text
+    else:
+        assert text.count(";") == 1
+
+
+def test_helo_name_with_a_space_is_refused(capsys, service, probe):
+    result = run(capsys, sending(probe={"helo_name": "probe host"}))
+    assert result["failed"] and "option probe.helo_name" in result["msg"]
+    assert service.calls == []
