@@ -71,7 +71,7 @@ class GatewayFlow:
         changes = _gateway.differs(kind, current, result)
         proof = _proof.needs_proof(kind, current, result, changes)
         if proof and inputs.probe.when == "never":
-            raise _proof.refuse_unprobed(kind)
+            raise _proof.refuse_unprobed(kind, current)
         if changes:
             # Before the probe: a real probe sends mail, which the window is meant to hold back.
             self._check_window()

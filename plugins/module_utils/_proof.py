@@ -41,9 +41,14 @@ def due(when: str, kind, current: dict | None, result: dict, changes: list[str])
     return being_enabled or touches_mail_path(kind, changes)
 
 
-def refuse_unprobed(kind) -> ProbeFailed:
+def refusal(current: dict | None) -> str:
+    """How a refused proof begins: enabling, or moving a gateway that carries mail now."""
+    return "cannot change the enabled gateway" if _enabled(current) else "cannot enable it"
+
+
+def refuse_unprobed(kind, current: dict | None) -> ProbeFailed:
     return ProbeFailed(
-        f"cannot enable it: enabling needs a successful probe of {kind.probe_option}, "
+        f"{refusal(current)}: that needs a successful probe of {kind.probe_option}, "
         "but probe.when is never; set probe.when=changed, or set enabled=false to save it disabled"
     )
 
@@ -91,7 +96,7 @@ def controller_probe(inputs, result: dict, *, check_mode: bool, proof: bool, rep
     summary = _probe.summary(results)
     if proof:
         raise ProbeFailed(
-            f"cannot enable it: the probe of {option} failed: {summary}; fix the gateway, "
+            f"{refusal(report.before)}: the probe of {option} failed: {summary}; fix the gateway, "
             "or set enabled=false to save it disabled"
         )
     if result.get("enabled"):
@@ -130,7 +135,7 @@ def service_test(client, inputs, result: dict, report) -> None:
     }
     if not reply.get("success"):
         raise ProbeFailed(
-            f"cannot enable it: the service test of {address} failed at "
+            f"{refusal(report.before)}: the service test of {address} failed at "
             f"{reply.get('stage') or 'an unknown stage'}: {reply.get('message') or 'no reply'}; "
             "fix the gateway, or set enabled=false to save it disabled"
         )

@@ -548,6 +548,7 @@ def test_enabled_gateway_keeps_old_addresses_when_new_ones_fail(capsys, service,
     probe.failing["203.0.113.99"] = ("connect", None, "connection refused")
     result = run(capsys, {"domain": "example.com", "addresses": ["203.0.113.99"]})
     assert result["failed"] and "203.0.113.99:25 at connect" in result["msg"]
+    assert "cannot change the enabled gateway: the probe of addresses failed" in result["msg"]
     assert service.writes() == []
     assert service.bodies["sending"]["gatewayAddress"] == "203.0.113.10"
 

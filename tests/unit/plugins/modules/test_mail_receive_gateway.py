@@ -103,7 +103,9 @@ def test_ingress_change_of_an_enabled_gateway_is_proven(capsys, fakes):
     args = {"domain": "example.com", "ingress_addresses": ["203.0.113.25", "203.0.113.26"]}
     result = run(capsys, args, kind="receiving")
     assert result["failed"]
-    assert result["msg"].startswith("receiving gateway of example.com: cannot enable it")
+    assert result["msg"].startswith(
+        "receiving gateway of example.com: cannot change the enabled gateway: the probe"
+    )
     assert (
         "probe of ingress_addresses" in result["msg"] and "203.0.113.26:25 at rcpt" in result["msg"]
     )
