@@ -25,10 +25,15 @@ class InputError(AlimailError):
     """A module option has a value that breaks a rule; raised before any request is sent."""
 
     def __init__(self, option, value, rule):
-        shown = repr(value)
-        if len(shown) > 120:
-            shown = shown[:117] + "..."
-        super().__init__(f"option {option}: {shown} {rule}", option=option)
+        if value is None:
+            # A missing value reads better without a quoted None in front of the rule.
+            message = f"option {option} {rule}"
+        else:
+            shown = repr(value)
+            if len(shown) > 120:
+                shown = shown[:117] + "..."
+            message = f"option {option}: {shown} {rule}"
+        super().__init__(message, option=option)
         self.option = option
         self.value = value
         self.rule = rule

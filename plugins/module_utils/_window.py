@@ -40,7 +40,9 @@ def _time(option: str, value) -> datetime.time:
     if match and int(match[1]) < 24 and int(match[2]) < 60:
         return datetime.time(int(match[1]), int(match[2]))
     rule = "is not a time in HH:MM form (00:00 to 23:59)"
-    if (isinstance(value, int) and not isinstance(value, bool)) or (
+    if value is None:
+        rule = "is required in a change window, as a time in HH:MM form"
+    elif (isinstance(value, int) and not isinstance(value, bool)) or (
         isinstance(value, str) and value.strip().isdigit()
     ):
         # YAML 1.1 reads an unquoted 22:00 as the base-60 number 1320 (hours 1 to 23 only).

@@ -277,7 +277,7 @@ def test_create_needs_every_required_option(kind, option):
         merge(kind, None, desired, "example.com")
     assert info.value.option == option
     assert str(info.value) == (
-        f"option {option}: None is required to create the {kind.name} gateway of example.com"
+        f"option {option} is required to create the {kind.name} gateway of example.com"
     )
 
 
@@ -285,7 +285,7 @@ def test_create_lists_every_missing_option():
     with pytest.raises(InputError) as info:
         merge(RECEIVING, None, {"name": "g"}, "example.org")
     assert str(info.value) == (
-        "option ingress_addresses: None is required to create the receiving gateway of "
+        "option ingress_addresses is required to create the receiving gateway of "
         "example.org (also missing: egress_addresses, verification_email)"
     )
 

@@ -79,8 +79,8 @@ def test_bad_times(value):
 
 
 def test_missing_end():
-    assert refused({"start": "22:00"}, "is not a time in HH:MM form").startswith(
-        "option change_window.end: None "
+    assert refused({"start": "22:00"}, "is required in a change window").startswith(
+        "option change_window.end is required"
     )
 
 
