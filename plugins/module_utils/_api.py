@@ -371,6 +371,6 @@ class Client:
         for held in self._hidden:
             value = held.reveal()
             if value:
-                for form in {value, quote_plus(value), quote(value, safe="")}:
+                for form in (value, quote_plus(value), quote(value, safe="")):
                     text = text.replace(form, HIDDEN)
         return text

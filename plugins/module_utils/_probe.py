@@ -77,7 +77,7 @@ def probe(
     ):
         if not value or any(c.isspace() for c in value):
             raise InputError(option, value, "must be non-empty, without spaces or line breaks")
-    if not float(timeout) > 0:
+    if float(timeout) <= 0:
         raise InputError("probe.timeout", timeout, "must be more than 0 seconds")
     if not targets:
         return []

@@ -261,7 +261,7 @@ def _dropped(sock):
     try:
         if getattr(sock, "pending", None) and sock.pending():
             return True
-        readable, _, _ = select.select([sock], [], [], 0)
+        readable = select.select([sock], [], [], 0)[0]
     except (OSError, ValueError):
         return True
     return bool(readable)

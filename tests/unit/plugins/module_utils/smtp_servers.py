@@ -91,7 +91,7 @@ class RawSMTP:
     def _accept_loop(self):
         while not self._stopped.is_set():
             try:
-                conn, _ = self._listener.accept()
+                conn = self._listener.accept()[0]
             except TimeoutError:
                 continue
             except OSError:

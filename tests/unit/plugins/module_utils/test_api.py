@@ -353,7 +353,7 @@ def test_retry_after_past_the_time_left_gives_up_now(server, make, fake):
 
 
 def test_exhausted_retries_name_request_status_request_id_and_attempts(server, make):
-    server.add(*[error(503, "ServiceUnavailable", "maintenance") for _ in range(3)])
+    server.add(*[error(503, "ServiceUnavailable", "maintenance") for _index in range(3)])
     client = make(retries=3)
     with pytest.raises(ApiError) as caught:
         client.get_gateway("example.com", "sending")
@@ -378,7 +378,7 @@ def test_request_id_falls_back_to_the_header(server, make):
 
 
 def test_total_time_bound_stops_retrying(server, make, fake):
-    server.add(*[error(500, "InternalError") for _ in range(10)])
+    server.add(*[error(500, "InternalError") for _index in range(10)])
     client = make(retries=10, backoff=4, max_total=10)
     with pytest.raises(ApiError) as caught:
         client.get_gateway("example.com", "sending")
@@ -516,7 +516,7 @@ def test_no_secret_or_token_in_any_error_repr_or_record(server, make):
         step(200, b"not json " + SECRET.encode()),
     ]
     server.add(*leaky)
-    for _ in range(4):
+    for _index in range(4):
         with pytest.raises(ApiError) as caught:
             client.put_gateway("example.com", "sending", BODY, etag='"e"')
         blobs += texts(caught.value, client)

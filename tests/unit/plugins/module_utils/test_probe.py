@@ -391,7 +391,7 @@ def test_targets_run_in_parallel(raw):
     # every server holds its banner until all eight connections are open: a serial probe would
     # never get a banner and time out
     gate = threading.Barrier(8)
-    servers = [raw(gate=gate, banner_delay=0.2) for _ in range(8)]
+    servers = [raw(gate=gate, banner_delay=0.2) for _index in range(8)]
     results = run([s.target for s in servers], timeout=3.0, concurrency=8)
     assert [r["ok"] for r in results] == [True] * 8
     assert [r["port"] for r in results] == [s.port for s in servers]  # target order kept

@@ -134,7 +134,7 @@ def test_request_returns_status_lowercase_headers_and_body(server):
 def test_keep_alive_reuses_one_connection(server):
     server.add(step(200, b"a"), step(204), step(200, b"c"))
     with t.Transport(server.url) as transport:
-        for _ in range(3):
+        for _index in range(3):
             transport.request("GET", "/r")
         assert transport.connections == 1
     assert len({r["peer"] for r in server.requests}) == 1
@@ -153,7 +153,7 @@ def test_reconnects_when_the_server_closed_the_idle_connection(server):
     server.add(step(200, b"a", action="close_after"), step(200, b"b"))
     with t.Transport(server.url) as transport:
         transport.request("GET", "/1")
-        for _ in range(100):
+        for _index in range(100):
             if t._dropped(transport._conn.sock):
                 break
             server.released.wait(0.01)
@@ -204,7 +204,7 @@ def test_garbage_reply_is_a_bad_reply():
     port = listener.getsockname()[1]
 
     def answer():
-        conn, _ = listener.accept()
+        conn = listener.accept()[0]
         conn.recv(4096)
         conn.sendall(b"SMTP? no, nonsense\r\n\r\n")
         conn.close()
