@@ -6,7 +6,9 @@ VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
 CACHE := $(CURDIR)/.cache
 # ansible-test only runs inside a tree that ends in ansible_collections/<namespace>/<name>.
-COLLECTIONS := $(CURDIR)/.build/collections
+# BUILD may point elsewhere so that two make runs in one checkout do not share a tree.
+BUILD ?= $(CURDIR)/.build
+COLLECTIONS := $(BUILD)/collections
 TREE := $(COLLECTIONS)/ansible_collections/alimail/gateways
 EMULATORS := $(CURDIR)/.emulators
 
@@ -20,7 +22,8 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PYTHONDONTWRITEBYTECODE := 1
 # ansible-test keeps its virtual environments and pip bootstrap under ~/.ansible.
 TEST_HOME := $(CACHE)/home
-PYTEST := $(BIN)/python -m pytest -p no:cacheprovider -p no:pytest-ansible
+# A hung test fails after five minutes instead of stalling the whole run.
+PYTEST := $(BIN)/python -m pytest -p no:cacheprovider -p no:pytest-ansible --timeout 300
 
 .PHONY: demo test venv tree lint unit sanity units integration e2e ansible-lint molecule \
 	docs-lint changelog-lint ee dist bench bench-smoke emulators emulators-stop pins clean
@@ -45,6 +48,8 @@ tree: venv
 	mkdir -p $(TREE)
 	git ls-files -z --cached --others --exclude-standard \
 		| tar --null --ignore-failed-read -T - -cf - 2>/dev/null | tar -xf - -C $(TREE)
+	# ansible-test lists a tree's files through the enclosing git repository, which ignores .build.
+	cd $(TREE) && git init -q && git add -A
 
 lint: venv
 	$(BIN)/ruff format --check --diff .
