@@ -12,6 +12,8 @@ COLLECTIONS := $(BUILD)/collections
 TREE := $(COLLECTIONS)/ansible_collections/alimail/gateways
 EMULATORS := $(CURDIR)/.emulators
 
+# Tools call each other by name (antsibull-docs runs ansible-doc): the venv comes first.
+export PATH := $(BIN):$(PATH)
 # Keep every cache and temporary file of Ansible and its tools inside the project.
 export ANSIBLE_HOME := $(CACHE)/ansible
 export ANSIBLE_LOCAL_TEMP := $(CACHE)/ansible/tmp
