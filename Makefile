@@ -85,7 +85,7 @@ docs-lint: tree
 	cd $(TREE) && $(BIN)/antsibull-docs lint-collection-docs --plugin-docs .
 
 changelog-lint: tree
-	cd $(TREE) && $(BIN)/antsibull-changelog lint
+	cd $(TREE) && $(BIN)/antsibull-changelog lint && $(BIN)/antsibull-changelog lint-changelog-yaml changelogs/changelog.yaml
 
 # The build context an image builder would use; building the image itself needs a container engine.
 ee: tree
