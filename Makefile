@@ -31,7 +31,7 @@ PYTEST := $(BIN)/python -m pytest -p no:cacheprovider -p no:pytest-ansible --tim
 	docs-lint changelog-lint ee dist bench bench-smoke emulators emulators-stop pins clean
 
 demo: tree
-	$(BIN)/python tools/with_emulators.py $(CACHE)/demo-emulators -- \
+	$(BIN)/python tools/with_emulators.py $(BUILD)/demo-emulators -- \
 		$(BIN)/ansible-playbook -i playbooks/inventory/demo.yml playbooks/demo.yml
 
 test: lint unit sanity units integration e2e ansible-lint molecule docs-lint changelog-lint ee dist bench-smoke
@@ -68,7 +68,7 @@ units: tree
 	cd $(TREE) && HOME=$(TEST_HOME) $(BIN)/ansible-test units --local --python 3.11 --color no
 
 integration: tree
-	cd $(TREE) && $(BIN)/python tools/with_emulators.py $(CACHE)/integration-emulators \
+	cd $(TREE) && $(BIN)/python tools/with_emulators.py $(BUILD)/integration-emulators \
 		--integration-config tests/integration/integration_config.yml -- \
 		env HOME=$(TEST_HOME) $(BIN)/ansible-test integration --local --python 3.11 --color no
 
