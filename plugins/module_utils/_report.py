@@ -75,7 +75,10 @@ class Report:
             "saves": self.saves,
         }
         if with_diff:
-            result["diff"] = {"before": self._public(self.before), "after": result["gateway"]}
+            result["diff"] = {
+                "before": _configuration(self._public(self.before)),
+                "after": _configuration(result["gateway"]),
+            }
         return result
 
     def partial(self) -> dict:
@@ -95,6 +98,11 @@ class Report:
         fail(
             self.module, self.context, exc, secrets=self.secrets, written=written, **self.partial()
         )
+
+
+def _configuration(shown: dict) -> dict:
+    # A check-mode plan cannot know the next updatedAt, so a timestamp in the diff is only noise.
+    return {key: value for key, value in shown.items() if key != "updated_at"}
 
 
 def _hint(exc: AlimailError) -> str | None:

@@ -428,7 +428,9 @@ saves:
       verification_email: gateway-check@example.com
       enabled: true
 diff:
-  description: The gateway before and after, in the shape of RV(gateway); V({}) for no gateway.
+  description:
+    - The gateway before and after, in the shape of RV(gateway) without its C(updated_at)
+      timestamp, which is the service's bookkeeping rather than configuration; V({}) for no gateway.
   returned: when diff mode is on
   type: dict
   contains:
