@@ -97,7 +97,7 @@ ee: tree
 
 # Build the tarball users install, install it apart from the checkout, and run the demo on it.
 dist: tree
-	$(BIN)/python tools/check_dist.py $(TREE) $(CACHE)/dist
+	$(BIN)/python tools/check_dist.py $(TREE) $(BUILD)/dist
 
 bench: tree
 	$(BIN)/python benchmarks/run.py --out docs/performance.md
@@ -105,7 +105,7 @@ bench: tree
 bench-smoke: tree
 	$(BIN)/python benchmarks/run.py --smoke --out $(CACHE)/bench-smoke.md
 
-emulators: venv
+emulators: tree
 	PYTHONPATH=tests/emulator $(BIN)/python -m alimail_emulator start --dir $(EMULATORS)
 
 emulators-stop: venv

@@ -69,13 +69,16 @@ def main() -> int:
         print("\n".join(problems), file=sys.stderr)
         return 1
     installed = work / "collections"
+    # Only the installed copy may be visible, or ansible-galaxy finds the checkout's tree and
+    # decides there is nothing to install.
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(installed))
     subprocess.run(
         [BIN / "ansible-galaxy", "collection", "install", "-p", installed, tarball],
         check=True,
         stdout=subprocess.DEVNULL,
+        env=env,
     )
     collection = installed / "ansible_collections" / "alimail" / "gateways"
-    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(installed))
     demo = [
         sys.executable, ROOT / "tools" / "with_emulators.py", work / "emulators", "--",
         BIN / "ansible-playbook", "-i", collection / "playbooks" / "inventory" / "demo.yml",
