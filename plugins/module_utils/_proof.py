@@ -53,31 +53,25 @@ def refuse_unprobed(kind, current: dict | None) -> ProbeFailed:
     )
 
 
-def controller_probe(inputs, result: dict, *, check_mode: bool, proof: bool, report) -> None:
-    """Probe every target of the probed field; raise when proof is needed and one fails."""
+def run_probe(settings, option: str, entries, *, verification_email, domain, check_mode, warn):
+    """Probe every target of one address option; the probe return, with ok set.
+
+    Shared by the gateway modules and mail_gateway_probe. A failed target is a result here;
+    what a failure means is for the caller to say.
+    """
     # Imported here: only runs that probe pay for the SMTP and TLS machinery.
     from ansible_collections.alimail.gateways.plugins.module_utils import _probe
 
-    settings = inputs.probe
-    option = inputs.kind.probe_option
-    targets, skipped = _addresses.probe_targets(result[option], settings.port, settings.max_targets)
+    targets, skipped = _addresses.probe_targets(entries, settings.port, settings.max_targets)
     if skipped:
-        report.warn(
+        warn(
             f"the probe covers the first {len(targets)} hosts of {option}; {skipped} more "
             "were left out; raise probe.max_targets to probe them all"
         )
     run_id = uuid.uuid4().hex[:12]
-    report.probe = {
-        "ran": True,
-        "ok": None,
-        "mode": "check" if check_mode else "deliver",
-        "run_id": run_id,
-        "targets": [],
-        "skipped": skipped,
-    }
     results = _probe.probe(
         targets,
-        verification_email=result["verification_email"],
+        verification_email=verification_email,
         mail_from=settings.mail_from,
         helo_name=settings.helo_name or _probe.default_helo(),
         tls=settings.tls,
@@ -86,14 +80,36 @@ def controller_probe(inputs, result: dict, *, check_mode: bool, proof: bool, rep
         timeout=settings.timeout,
         concurrency=settings.concurrency,
         send_data=not check_mode,
-        domain=inputs.domain,
+        domain=domain,
         run_id=run_id,
     )
-    ok = all(target["ok"] for target in results)
-    report.probe.update(targets=results, ok=ok)
-    if ok:
+    return {
+        "ran": True,
+        "ok": all(target["ok"] for target in results),
+        "mode": "check" if check_mode else "deliver",
+        "run_id": run_id,
+        "targets": results,
+        "skipped": skipped,
+    }
+
+
+def controller_probe(inputs, result: dict, *, check_mode: bool, proof: bool, report) -> None:
+    """Probe every target of the probed field; raise when proof is needed and one fails."""
+    from ansible_collections.alimail.gateways.plugins.module_utils import _probe
+
+    option = inputs.kind.probe_option
+    report.probe = run_probe(
+        inputs.probe,
+        option,
+        result[option],
+        verification_email=result["verification_email"],
+        domain=inputs.domain,
+        check_mode=check_mode,
+        warn=report.warn,
+    )
+    if report.probe["ok"]:
         return
-    summary = _probe.summary(results)
+    summary = _probe.summary(report.probe["targets"])
     if proof:
         raise ProbeFailed(
             f"{refusal(report.before)}: the probe of {option} failed: {summary}; fix the gateway, "

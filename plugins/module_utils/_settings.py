@@ -54,11 +54,15 @@ class ProbeSettings:
 
 def domain_from_params(params: dict) -> str:
     """The domain in lower case, without a trailing dot; it becomes part of every URL path."""
-    value = params.get("domain")
+    return check_domain("domain", params.get("domain"))
+
+
+def check_domain(option: str, value) -> str:
+    """One domain name of an option (domain, or an element of domains), normalised."""
     text = (value or "").strip().rstrip(".").lower()
     if len(text) > 253 or not _DOMAIN.match(text):
         raise InputError(
-            "domain",
+            option,
             value,
             "is not a domain name (letters, digits and hyphens in dot-separated labels; "
             "write an internationalised name in its xn-- form)",
