@@ -120,3 +120,23 @@ def gateway_argument_spec(kind_name: str) -> dict:
         **probe_options(),
         **change_window_options(),
     }
+
+
+def info_argument_spec() -> dict:
+    """mail_gateway_info: one domain or several (the module makes them exclusive and required)."""
+    return {
+        **connection_options(),
+        "domain": {"type": "str"},
+        "domains": {"type": "list", "elements": "str"},
+    }
+
+
+def preflight_argument_spec() -> dict:
+    """mail_gateway_probe: the probe alone, so no connection options."""
+    return {
+        "addresses": {"type": "list", "elements": "str", "required": True},
+        "verification_email": {"type": "str", "required": True},
+        "domain": {"type": "str"},
+        "allow_private_addresses": {"type": "bool", "default": False},
+        **probe_options(),
+    }
