@@ -64,3 +64,41 @@ options:
     type: int
     default: 5
 """
+
+    # The same options, accepted and unused by modules that never call the API, so that one
+    # group/alimail.gateways.all entry in module_defaults serves every module of the collection.
+    IGNORED = r"""
+options:
+  api_url:
+    description:
+      - Ignored, like every connection option of this module, which never calls the API. They
+        are accepted so that C(group/alimail.gateways.all) in C(module_defaults) can set the
+        connection once for all modules of the collection.
+    type: str
+  site:
+    description: Ignored; see O(api_url).
+    type: str
+    choices: [cn, sg, hk, de, us]
+    default: cn
+  client_id:
+    description: Ignored; see O(api_url).
+    type: str
+  client_secret:
+    description: Ignored; see O(api_url).
+    type: str
+  validate_certs:
+    description: Ignored; see O(api_url).
+    type: bool
+    default: true
+  ca_path:
+    description: Ignored; see O(api_url).
+    type: path
+  api_timeout:
+    description: Ignored; see O(api_url).
+    type: float
+    default: 30
+  api_retries:
+    description: Ignored; see O(api_url).
+    type: int
+    default: 5
+"""

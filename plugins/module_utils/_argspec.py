@@ -132,8 +132,17 @@ def info_argument_spec() -> dict:
 
 
 def preflight_argument_spec() -> dict:
-    """mail_gateway_probe: the probe alone, so no connection options."""
+    """mail_gateway_probe: the probe alone; the connection options are accepted and unused.
+
+    Group module_defaults hand every option to every member of the group, so a module that
+    refused them would fail in any play that sets credentials for the whole collection.
+    """
+    ignored = {
+        name: {key: value for key, value in spec.items() if key != "fallback"}
+        for name, spec in connection_options().items()
+    }
     return {
+        **ignored,
         "addresses": {"type": "list", "elements": "str", "required": True},
         "verification_email": {"type": "str", "required": True},
         "domain": {"type": "str"},

@@ -27,6 +27,8 @@ requirements:
   - netaddr (Python library) on the controller
 extends_documentation_fragment:
   - alimail.gateways.probe.preflight
+  - alimail.gateways.connection.ignored
+  - alimail.gateways.attributes
 attributes:
   check_mode:
     description: Can run in check mode and report what the real run would find.
@@ -44,15 +46,6 @@ attributes:
     support: full
     details:
       - A real run sends a verification message to O(verification_email) each time.
-  action_group:
-    description: Membership in the C(group/alimail.gateways.all) action group of C(module_defaults).
-    support: none
-    membership: []
-    details:
-      - The module is not in the group. The group sets the connection options of the modules that
-        call the API, and this module takes none, so a play that sets credentials for the group
-        would fail here with unsupported parameters. Set defaults for this module with
-        C(alimail.gateways.mail_gateway_probe) in C(module_defaults).
 options:
   addresses:
     description:

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import inspect
+import json
 import re
 
 import pytest
@@ -189,10 +190,16 @@ def test_private_addresses_are_allowed_when_asked(capsys, probe):
     assert probe.calls[0]["targets"] == [("127.0.0.1", 2525)]
 
 
-def test_connection_options_are_not_accepted(capsys, probe):
-    result = preflight(capsys, api_url="http://127.0.0.1:8080")
-    assert result["failed"] and "Unsupported parameters" in result["msg"]
-    assert probe.calls == []
+def test_connection_options_are_accepted_and_never_used(capsys, fakes):
+    service, probe = fakes
+    secret = "group-default-secret"
+    result = preflight(
+        capsys, api_url="http://127.0.0.1:8080", client_id="demo", client_secret=secret
+    )
+    assert not result["failed"], result.get("msg")
+    assert len(probe.calls) == 1, "the probe ran"
+    assert service.connections == [] and service.calls == [], "the API is never called"
+    assert secret not in json.dumps(result), "the ignored secret is not echoed"
 
 
 def test_examples_run_as_written(capsys, probe):
@@ -255,9 +262,11 @@ def test_the_probe_fragment_variant_differs_only_where_it_must():
         }
 
 
-def test_documentation_keeps_it_out_of_the_action_group():
+def test_documentation_puts_it_in_the_action_group_with_ignored_connection_options():
     doc = yaml.safe_load(mail_gateway_probe.DOCUMENTATION)
-    assert doc["attributes"]["action_group"]["support"] == "none"
+    fragments = doc["extends_documentation_fragment"]
+    assert "alimail.gateways.attributes" in fragments, "member of group/alimail.gateways.all"
+    assert "alimail.gateways.connection.ignored" in fragments
     assert doc["attributes"]["check_mode"]["support"] == "full"
     assert {entry["module"] for entry in doc["seealso"]} == {
         "alimail.gateways.mail_send_gateway",
