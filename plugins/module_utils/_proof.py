@@ -64,8 +64,9 @@ def run_probe(settings, option: str, entries, *, verification_email, domain, che
 
     targets, skipped = _addresses.probe_targets(entries, settings.port, settings.max_targets)
     if skipped:
+        covered = "the first host" if len(targets) == 1 else f"the first {len(targets)} hosts"
         warn(
-            f"the probe covers the first {len(targets)} hosts of {option}; {skipped} more "
+            f"the probe covers {covered} of {option}; {skipped} more "
             "were left out; raise probe.max_targets to probe them all"
         )
     run_id = uuid.uuid4().hex[:12]

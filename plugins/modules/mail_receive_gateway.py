@@ -305,7 +305,7 @@ probe:
       type: int
       sample: 0
     targets:
-      description: One result per probed target, in the order of the addresses, passed or failed.
+      description: One result per probed target, passed or failed, in the canonical order of the entries.
       type: list
       elements: dict
       contains:
