@@ -23,6 +23,8 @@ from ansible_collections.alimail.gateways.plugins.module_utils._errors import (
 )
 
 RETRIED = (429, 500, 502, 503, 504)
+# The client repeats the service test only after a reply that proves it never ran.
+TEST_RETRIED = (429, 503)
 
 
 def probe_not_run() -> dict:
@@ -120,11 +122,26 @@ def _hint(exc: AlimailError) -> str | None:
     if isinstance(exc, ApiError):
         if exc.code == "DomainNotFound":
             return "check domain: it must be a domain of the organisation of client_id"
+        if _test_may_have_run(exc):
+            return (
+                "the service test is not sent again by itself, as it may have run and sent its "
+                "message; run the task again once the service answers"
+            )
         if exc.status is None:
             return "check api_url (or site), validate_certs, ca_path and api_timeout"
         if exc.status in RETRIED:
             return "the service did not recover within api_retries attempts; try again later"
     return None
+
+
+def _test_may_have_run(exc: ApiError) -> bool:
+    """A failed service test the client did not repeat: it may have sent its message."""
+    if exc.method != "POST" or not exc.path.endswith("/test"):
+        return False
+    if exc.status is None:
+        # A refused connection is retried: the test certainly never started.
+        return "connection refused" not in (exc.api_message or "")
+    return exc.status not in TEST_RETRIED
 
 
 def _written(report: Report) -> str:
