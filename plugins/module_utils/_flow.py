@@ -15,7 +15,6 @@ from ansible_collections.alimail.gateways.plugins.module_utils import (
     _addresses,
     _gateway,
     _proof,
-    _window,
 )
 from ansible_collections.alimail.gateways.plugins.module_utils._errors import (
     ApiError,
@@ -53,6 +52,9 @@ class GatewayFlow:
         window = self.inputs.window
         if window is None:
             return
+        # Imported here: a task without a change window does not compile or load it.
+        from ansible_collections.alimail.gateways.plugins.module_utils import _window
+
         inside, text = _window.check(window)
         if inside:
             return

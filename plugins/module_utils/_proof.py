@@ -10,8 +10,6 @@ Private to this collection; not a public API.
 
 from __future__ import annotations
 
-import uuid
-
 from ansible_collections.alimail.gateways.plugins.module_utils import _addresses
 from ansible_collections.alimail.gateways.plugins.module_utils._errors import ProbeFailed
 
@@ -69,6 +67,8 @@ def run_probe(settings, option: str, entries, *, verification_email, domain, che
             f"the probe covers {covered} of {option}; {skipped} more "
             "were left out; raise probe.max_targets to probe them all"
         )
+    import uuid
+
     run_id = uuid.uuid4().hex[:12]
     results = _probe.probe(
         targets,

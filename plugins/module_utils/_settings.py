@@ -169,6 +169,14 @@ def probe_from_params(probe: dict | None, domain: str) -> ProbeSettings:
     )
 
 
+def _parse_window(value):
+    if value is None:
+        return None  # most tasks set no window: _window is not even imported
+    from ansible_collections.alimail.gateways.plugins.module_utils import _window
+
+    return _window.parse_window("change_window", value)
+
+
 @dataclass(frozen=True)
 class GatewayInputs:
     kind: object
@@ -184,7 +192,7 @@ class GatewayInputs:
 def gateway_inputs(kind, params: dict, warn) -> GatewayInputs:
     """Every option of a gateway module, validated and normalised; raises InputError."""
     # Imported here so the info and probe modules can use this file without the model.
-    from ansible_collections.alimail.gateways.plugins.module_utils import _gateway, _window
+    from ansible_collections.alimail.gateways.plugins.module_utils import _gateway
 
     domain = domain_from_params(params)
     connection = connection_from_params(params, warn)
@@ -197,6 +205,6 @@ def gateway_inputs(kind, params: dict, warn) -> GatewayInputs:
         desired=desired,
         staged_first_save=bool(params.get("staged_first_save", True)),
         probe=probe,
-        window=_window.parse_window("change_window", params.get("change_window")),
+        window=_parse_window(params.get("change_window")),
         connection=connection,
     )
