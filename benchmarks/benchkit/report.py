@@ -42,6 +42,10 @@ def verdict(value, limit) -> str:
     return "**met**" if value <= limit else "**missed**"
 
 
+def _count(number, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
 def runs(values) -> str:
     return ", ".join(seconds(v) for v in values or ()) or "n/a"
 
@@ -198,7 +202,7 @@ def _floor_rows(results) -> tuple[list[str], list[str]]:
         "the host's result: templating, the fork, the AnsiballZ payload and the module run. "
         "The first task of each module also builds its AnsiballZ payload (Ansible caches it "
         "for the rest of the run), so it is shown apart; the target uses the others, of "
-        f"{runs_count} run(s).",
+        f"{_count(runs_count, 'run')}.",
         "",
         "| Task | Median | First task (builds the payload) | Samples |",
         "|---|---|---|---|",
@@ -415,8 +419,8 @@ def _growth_rows(results) -> tuple[list[str], list[str]]:
     detail += [
         "",
         "*Marginal per domain*: the added wall time per added domain from the size above; "
-        "flat means the last step costs no more per domain than the first. Wall per domain "
-        "falls with size because Ansible's start is shared by more domains.",
+        "flat means the last step costs no more per domain than the first. *CPU per domain* "
+        "is the steadier figure when other work shares the machine.",
         "",
     ]
     return summary, detail
@@ -432,7 +436,7 @@ def render(results) -> str:
         "benchmarks/notes.md. Edit those, not this file. -->",
         "",
         "`make bench` runs every measurement below against the local emulators on 127.0.0.1 "
-        f"({settings.get('runs', '?')} runs per measurement unless a table says otherwise) and "
+        f"({_count(settings.get('runs'), 'run')} per measurement unless a table says otherwise) and "
         "writes this file; figures are medians. `make bench-smoke` (part of `make test`) runs "
         "each once at tiny sizes and fails only when the benchmark itself is broken.",
         "",
