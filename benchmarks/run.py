@@ -121,6 +121,10 @@ def main(argv=None) -> int:
         collections = snapshot_collection(work)
         ansible = Ansible(work, collections, python.parent)
         sections.run_all(settings, ansible, python, collections, work, results)
+    except KeyboardInterrupt as exc:
+        # Every with block has stopped its processes by now; no report of a partial run.
+        print(f"interrupted ({exc or 'keyboard'}); logs kept in {work}", file=sys.stderr)
+        return 130
     except BenchError as exc:
         results["problems"].append(str(exc))
     except Exception:  # a crash of the benchmark is a broken benchmark, with its traceback

@@ -11,9 +11,11 @@ bench_timing callback adds each task's and each host's times from inside.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
+import signal
 import ssl
 import statistics
 import subprocess
@@ -164,8 +166,10 @@ class Ansible:
                 stdin=subprocess.DEVNULL,
                 stdout=out,
                 stderr=subprocess.STDOUT,
+                # Its own process group: a timeout or an interruption stops its workers too.
+                start_new_session=True,
             )
-            killer = threading.Timer(RUN_TIMEOUT, process.kill)
+            killer = threading.Timer(RUN_TIMEOUT, _kill_group, (process,))
             killer.start()
             try:
                 # wait4: the CPU time of ansible-playbook and every worker and module process it
@@ -173,7 +177,7 @@ class Ansible:
                 status, usage = os.wait4(process.pid, 0)[1:]
             except BaseException:
                 # Interrupted (a signal, ^C): the playbook must not outlive the benchmark.
-                process.kill()
+                _kill_group(process)
                 process.wait()
                 raise
             finally:
@@ -190,6 +194,12 @@ class Ansible:
                 f"{label}: ansible-playbook exited {process.returncode}:\n{run.tail()}"
             )
         return run
+
+
+def _kill_group(process: subprocess.Popen) -> None:
+    """SIGKILL ansible-playbook and every worker it forked (they share its process group)."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
 
 
 def check_verdict(run: Run, hosts: int, changed: bool) -> list[str]:
